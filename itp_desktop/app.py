@@ -1,0 +1,1 @@
+"""Composition root: arguments, paths, logging, excepthook, services, then GUI or CLI."""

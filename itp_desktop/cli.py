@@ -1,0 +1,1 @@
+"""Command-line interface (composition-root layer): argument parsing and sub-commands."""

@@ -1,0 +1,1 @@
+"""Pydantic models of the domain: patient record, knowledge pack and assessment."""

@@ -1,0 +1,4 @@
+"""Data exchange: the patient JSON exchange file, CSV lab import and FHIR export.
+
+May import: core, stdlib, pydantic.
+"""

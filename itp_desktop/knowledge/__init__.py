@@ -1,0 +1,4 @@
+"""Loads and validates versioned knowledge packs (clinical data with citations).
+
+May import: core, stdlib (tomllib, importlib.resources), pydantic.
+"""

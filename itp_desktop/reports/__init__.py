@@ -1,0 +1,4 @@
+"""PDF documents rendered with reportlab from a frozen report context.
+
+May import: core, stdlib, reportlab. Never Qt or storage.
+"""

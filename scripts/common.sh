@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Shared by run.sh and test.sh: system libraries Qt needs, then a virtual environment
+# with the project and its pinned dependencies. Idempotent; safe to run again.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${ITP_VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-python3}"
+
+# Debian/Ubuntu libraries that PySide6 needs even on the offscreen platform, plus the xcb ones
+# for a real window. Installed only when missing, and only where we may (root or sudo).
+QT_DEBS=(libglib2.0-0 libxkbcommon0 libdbus-1-3 libgl1 libegl1 libfontconfig1 fontconfig
+         fonts-dejavu-core libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+         libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0)
+
+ensure_system_libs() {
+  command -v dpkg-query >/dev/null 2>&1 || return 0
+  local missing=()
+  for pkg in "${QT_DEBS[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "Missing system packages: ${missing[*]} (install them with apt-get)" >&2; return 0; fi
+  fi
+  echo "Installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq >/dev/null || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_venv() {
+  local extras="$1"
+  if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV"
+  fi
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT$extras"
+}
