@@ -1,0 +1,1 @@
+"""Demo and synthetic patient data. May import: core."""
