@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from itp_desktop.core.errors import ValidationFailed
+from itp_desktop.core.errors import FieldProblem, ValidationFailed
 from itp_desktop.core.validation import problems_from_pydantic
 
 SCHEMA_VERSION = 1
@@ -29,6 +29,7 @@ class Settings(BaseModel):
 
     schema_version: int = SCHEMA_VERSION
     site_name: str = Field(default="", max_length=120, description="Shown on printed plans")
+    department: str = Field(default="", max_length=120, description="Department or service")
     clinic_phone: str = Field(default="", max_length=60)
     platelet_display_unit: Literal["10^9/L", "10^3/uL", "/uL"] = "10^9/L"
     paper_size: Literal["a4", "letter"] = "a4"
@@ -63,14 +64,65 @@ def load_settings(path: Path, defaults: Settings | None = None) -> Settings:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise ValidationFailed([], context=f"{path}: not readable settings ({exc})") from None
+        problem = FieldProblem("(file)", f"not readable settings JSON ({exc})")
+        raise ValidationFailed([problem], context=str(path)) from None
     if not isinstance(raw, dict):
-        raise ValidationFailed([], context=f"{path}: settings must be a JSON object")
+        problem = FieldProblem("(file)", "settings must be a JSON object")
+        raise ValidationFailed([problem], context=str(path))
     merged = {**base.model_dump(), **upgrade(raw)}
     try:
         return Settings.model_validate(merged)
     except ValidationError as exc:
         raise ValidationFailed(problems_from_pydantic(exc), context=str(path)) from None
+
+
+DEPARTMENT_FILE = "department.json"
+"""Department defaults in the site configuration folder, installed by hospital IT."""
+
+DEPARTMENT_KEYS = frozenset(
+    {
+        "site_name",
+        "department",
+        "clinic_phone",
+        "platelet_display_unit",
+        "paper_size",
+        "backup_keep",
+    }
+)
+
+
+def department_defaults(site_dir: Path) -> Settings:
+    """Settings defaults from ``<site_dir>/department.json`` (built-in defaults without it).
+
+    The department file may set only `DEPARTMENT_KEYS`; a user's own settings file still wins.
+
+    Raises:
+        ValidationFailed: the file exists but is malformed (names the file and the key).
+    """
+    path = site_dir / DEPARTMENT_FILE
+    if not path.exists():
+        return Settings()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        problem = FieldProblem("(file)", f"not readable department settings JSON ({exc})")
+        raise ValidationFailed([problem], context=str(path)) from None
+    if not isinstance(raw, dict):
+        problem = FieldProblem("(file)", "department settings must be a JSON object")
+        raise ValidationFailed([problem], context=str(path))
+    unknown = sorted(set(raw) - DEPARTMENT_KEYS)
+    if unknown:
+        problems = [FieldProblem(key, "not a department setting") for key in unknown]
+        raise ValidationFailed(problems, context=str(path))
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ValidationFailed(problems_from_pydantic(exc), context=str(path)) from None
+
+
+def load_user_settings(paths_settings: Path, site_dir: Path) -> Settings:
+    """The settings in force: department defaults overlaid by the user's own settings file."""
+    return load_settings(paths_settings, department_defaults(site_dir))
 
 
 def save_settings(path: Path, settings: Settings) -> None:

@@ -16,6 +16,10 @@ QT_DEBS=(libglib2.0-0 libxkbcommon0 libdbus-1-3 libgl1 libegl1 libfontconfig1 fo
 ensure_system_libs() {
   command -v dpkg-query >/dev/null 2>&1 || return 0
   local missing=()
+  # Debian/Ubuntu split venv/ensurepip out of python3; without it "python3 -m venv" fails.
+  if [ ! -x "$VENV/bin/python" ] && ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    missing+=(python3-venv)
+  fi
   for pkg in "${QT_DEBS[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
@@ -30,8 +34,21 @@ ensure_system_libs() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+ensure_python() {
+  if ! command -v "$PYTHON" >/dev/null 2>&1; then
+    echo "Python 3.11 or newer is needed: sudo apt-get install python3 python3-venv" >&2
+    exit 1
+  fi
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "ITP Desktop needs Python 3.11 or newer; $PYTHON is $("$PYTHON" -V 2>&1)." >&2
+    echo "Install python3.11 (and python3.11-venv), then run: PYTHON=python3.11 $0" >&2
+    exit 1
+  fi
+}
+
 ensure_venv() {
   local extras="$1"
+  ensure_python
   if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
   fi

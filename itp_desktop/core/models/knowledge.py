@@ -203,7 +203,7 @@ class BleedingBand(_KB):
 
     code: str
     lower: float
-    upper: float | None
+    upper: float | None = Field(default=None, description="Exclusive upper bound; None = open")
     meaning: str
 
 

@@ -348,3 +348,10 @@ class PatientSummary(_Model):
     given_name: str
     birth_date: dt.date
     archived: bool = False
+    latest_count_e9: float | None = Field(
+        default=None, description="Latest platelet count in ×10⁹/L (registry hint)"
+    )
+    latest_count_date: dt.date | None = None
+    active_agents: list[str] = Field(
+        default_factory=list, description="Agents running on the day of the last save (a hint)"
+    )
