@@ -26,6 +26,7 @@ from itp_desktop.core.codes import (
 from itp_desktop.core.models.assessment import Checklist, ChecklistItem, Option, Rescue
 from itp_desktop.core.models.knowledge import RuleMeta
 from itp_desktop.core.units import fmt_number
+from itp_desktop.engine.options import contains
 from itp_desktop.engine.rescue import RESCUE_RULE, TRANSFUSION_RULE, fill
 
 if TYPE_CHECKING:
@@ -163,20 +164,12 @@ def _splenectomy_immunizations(sit: Situation) -> Checklist:
     return _checklist(sit, SPLENECTOMY, items, applicable)
 
 
-def option_contains(sit: Situation, option_code: str, component: str) -> bool:
-    """Whether an option's components (pack `OptionInfo`) include `component`."""
-    info = sit.pack.options.get(option_code)
-    if info is None:
-        return option_code == component
-    return component in info.components
-
-
 def _pre_rituximab(sit: Situation, options: Sequence[Option]) -> Checklist:
     courses = [v for v in sit.courses_of(AgentCode.rituximab) if v.active or v.planned]
     proposed = [
         o
         for o in options
-        if o.rank <= PRE_RTX_OPTION_RANK and option_contains(sit, o.code, AgentCode.rituximab)
+        if o.rank <= PRE_RTX_OPTION_RANK and contains(sit, o.code, AgentCode.rituximab)
     ]
     applicable = bool(courses or proposed)
     planned = sorted(v.course.start_date for v in courses if v.planned)
@@ -260,10 +253,8 @@ def _nuance_rule(sit: Situation, view: CourseView) -> RuleMeta | None:
     )
     if not (low_dose or view.agent is AgentCode.mycophenolate):
         return None
-    info = sit.pack.agents.get(view.agent)
-    if info is None or info.adequacy is None:
-        return None
-    return sit.rule(info.adequacy.rule)
+    adequacy = sit.pack.agents[view.agent].adequacy
+    return None if adequacy is None else sit.rule(adequacy.rule)
 
 
 def nuance_notes(sit: Situation, view: CourseView) -> list[str]:
@@ -286,7 +277,7 @@ def _refractoriness(sit: Situation, secondary: Checklist) -> Checklist:
         if view.agent in seen or not view.stopped_for(StopReason.no_response, sit.as_of):
             continue
         seen.add(view.agent)
-        adequacy = sit.pack.agents[view.agent].adequacy if view.agent in sit.pack.agents else None
+        adequacy = sit.pack.agents[view.agent].adequacy
         rule = sit.rule(adequacy.rule) if adequacy is not None else chk_rule
         verdict = view.result.adequate_trial
         status = {

@@ -47,14 +47,12 @@ PROPOSED_RANK = 3
 
 def _high_run_days(counts: Sequence[CountPoint], limit: float) -> int:
     """Days spanned by the run of consecutive counts above `limit` ending at the latest one."""
-    if not counts or counts[-1].value <= limit:
-        return 0
-    start = counts[-1].date
+    start = None
     for count in reversed(counts):
         if count.value <= limit:
             break
         start = count.date
-    return (counts[-1].date - start).days
+    return 0 if start is None else (counts[-1].date - start).days
 
 
 def _romiplostim(sit: Situation) -> list[DoseSuggestion]:

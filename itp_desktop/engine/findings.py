@@ -92,6 +92,7 @@ WEIGHT_UNITS = frozenset(
     {DoseUnit.mg_per_kg, DoseUnit.g_per_kg, DoseUnit.mcg_per_kg, DoseUnit.iu_per_kg}
 )
 _UNCERTAIN = (VerificationMark.M, VerificationMark.U)
+_VERDICT_TEXT = {True: "yes", False: "no", None: "not judged (no rule for this agent)"}
 _EPSILON = 1e-9
 
 
@@ -251,14 +252,8 @@ def _rituximab_after_failure(ctx: _Context) -> list[Finding]:
 def _adequacy_why(view: CourseView) -> list[str]:
     why = [view.describe()]
     result = view.result
-    why.append(
-        f"response {result.response.value}; adequate trial: "
-        + (
-            "unknown (no rule)"
-            if result.adequate_trial is None
-            else ("yes" if result.adequate_trial else "no")
-        )
-    )
+    verdict = _VERDICT_TEXT[result.adequate_trial]
+    why.append(f"response {result.response.value}; adequate trial: {verdict}")
     if result.inadequacy:
         why.append("inadequacy: " + ", ".join(code.value for code in result.inadequacy))
     why += result.adequacy_reasons
@@ -266,10 +261,9 @@ def _adequacy_why(view: CourseView) -> list[str]:
 
 
 def _adequacy_sources(sit: Situation, view: CourseView) -> list[str]:
-    info = sit.pack.agents.get(view.agent)
-    if info is None or info.adequacy is None:
-        return []
-    return list(sit.rule(info.adequacy.rule).citations)
+    # Only called for courses whose adequacy was judged, so the agent has an adequacy rule.
+    adequacy = sit.pack.agents[view.agent].adequacy
+    return list(sit.rule(adequacy.rule).citations) if adequacy is not None else []
 
 
 def _tpo_below_max(ctx: _Context) -> list[Finding]:
@@ -365,9 +359,9 @@ def _hbv_rituximab_risk(ctx: _Context) -> list[Finding]:
 
 def _splenectomy_vaccines(ctx: _Context) -> list[Finding]:
     sit = ctx.sit
-    checklist = ctx.checklists.get(SPLENECTOMY)
-    if checklist is None or not sit.splenectomies_planned:
+    if not sit.splenectomies_planned:
         return []
+    checklist = ctx.checklists[SPLENECTOMY]
     missing = [i for i in checklist.items if i.status is not ChecklistStatus.done]
     if not missing:
         return []
@@ -534,9 +528,7 @@ def _anti_d(ctx: _Context) -> list[Finding]:
 
 
 def _secondary_causes(ctx: _Context) -> list[Finding]:
-    checklist = ctx.checklists.get(SECONDARY_CAUSES)
-    if checklist is None:
-        return []
+    checklist = ctx.checklists[SECONDARY_CAUSES]
     missing = [i for i in checklist.items if i.status is not ChecklistStatus.done]
     if not missing:
         return []

@@ -38,9 +38,10 @@ from itp_desktop.core.codes import (
 )
 from itp_desktop.core.errors import RuleError
 from itp_desktop.core.models.assessment import Explanation, Option
+from itp_desktop.core.models.knowledge import KnowledgePack
 
 if TYPE_CHECKING:
-    from itp_desktop.engine.assess import Situation
+    from itp_desktop.engine.assess import CourseView, Situation
 
 MAX_OPTIONS = 8
 """Keep the list focused; options the contract requires are kept even beyond this."""
@@ -125,14 +126,20 @@ class _Options:
             item.score -= promote
 
 
+def option_components(pack: KnowledgePack) -> dict[str, frozenset[str]]:
+    """Agent codes (and ``splenectomy``) each pack option contains, class words expanded."""
+    expanded: dict[str, frozenset[str]] = {}
+    for code, info in pack.options.items():
+        parts: set[str] = set()
+        for part in info.components:
+            parts |= _CLASS_WORDS.get(part, frozenset({part}))
+        expanded[code] = frozenset(parts)
+    return expanded
+
+
 def components(sit: Situation, option_code: str) -> frozenset[str]:
-    """Agent codes (and ``splenectomy``) an option contains, class words expanded."""
-    info = sit.pack.options.get(option_code)
-    parts = info.components if info is not None else [option_code]
-    expanded: set[str] = set()
-    for part in parts:
-        expanded |= _CLASS_WORDS.get(part, frozenset({part}))
-    return frozenset(expanded)
+    """Agent codes an option contains (computed once per assessment, see `Situation`)."""
+    return sit.option_components.get(option_code, frozenset({option_code}))
 
 
 def contains(sit: Situation, option_code: str, component: str) -> bool:
@@ -483,10 +490,19 @@ def _order(opts: _Options, facts: _Facts) -> list[_Candidate]:
     first = [c for c in ranked if "multi_refractory_splenectomy_first" in c.rationale]
     if first:
         ranked = first + [c for c in ranked if c not in first]
-    if ranked and ranked[0].code == OptionCode.splenectomy and facts.phase is not Phase.chronic:
-        # Contract: splenectomy is never ranked first before 12 months from diagnosis.
-        ranked = [*ranked[1:2], ranked[0], *ranked[2:]] if len(ranked) > 1 else []
-    return _cut(ranked)
+    return _cut(not_first_before_12_months(ranked, facts.phase))
+
+
+def not_first_before_12_months(ranked: list[_Candidate], phase: Phase | None) -> list[_Candidate]:
+    """Contract: splenectomy is never ranked first before 12 months from diagnosis.
+
+    The scores already keep it low outside the chronic phase; this guard makes the rule hold
+    whatever the scores: a first-placed splenectomy swaps with the next option, and is dropped
+    when it is the only one.
+    """
+    if not ranked or ranked[0].code != OptionCode.splenectomy or phase is Phase.chronic:
+        return ranked
+    return [*ranked[1:2], ranked[0], *ranked[2:]] if len(ranked) > 1 else []
 
 
 def _enforce(ranked: list[_Candidate], constraints: list[tuple[str, str]]) -> list[_Candidate]:
@@ -525,25 +541,29 @@ def _cut(ranked: list[_Candidate]) -> list[_Candidate]:
     return kept
 
 
-def _explanations(sit: Situation, item: _Candidate) -> list[Explanation]:
+def _explanations(
+    sit: Situation, item: _Candidate, built: dict[str, Explanation]
+) -> list[Explanation]:
     explained = []
     for kind, codes in (("rationale", item.rationale), ("caution", item.cautions)):
         for code in codes:
+            if code in built:  # the same reason often explains several options
+                explained.append(built[code])
+                continue
             reason = sit.pack.reasons.get(code)
             if reason is None:
                 raise RuleError(
                     f"knowledge pack {sit.pack.meta.id} {sit.pack.meta.version} has no "
                     f"reasons.{code}, which option {item.code} needs"
                 )
-            explained.append(
-                Explanation(
-                    code=code,
-                    kind="rationale" if kind == "rationale" else "caution",
-                    text=reason.text,
-                    sources=list(reason.citations),
-                    verification=reason.verification,
-                )
+            built[code] = Explanation(
+                code=code,
+                kind="rationale" if kind == "rationale" else "caution",
+                text=reason.text,
+                sources=list(reason.citations),
+                verification=reason.verification,
             )
+            explained.append(built[code])
     return explained
 
 
@@ -581,6 +601,7 @@ def build_options(sit: Situation) -> list[Option]:
     _patient_factors(opts, facts)
     _observation(opts, facts)
     ranked = _order(opts, facts)
+    built: dict[str, Explanation] = {}
     result = []
     for rank, item in enumerate(ranked, start=1):
         info = sit.pack.options.get(item.code)
@@ -590,7 +611,7 @@ def build_options(sit: Situation) -> list[Option]:
                 f"options.{item.code}"
             )
         rule = sit.rule(info.rule)
-        explained = _explanations(sit, item)
+        explained = _explanations(sit, item, built)
         sources = {key for e in explained for key in e.sources} | set(rule.citations)
         result.append(
             Option(
@@ -605,7 +626,3 @@ def build_options(sit: Situation) -> list[Option]:
             )
         )
     return result
-
-
-if TYPE_CHECKING:
-    from itp_desktop.engine.assess import CourseView

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from pathlib import Path
 
 import pytest
 
 import itp_desktop.engine as engine
-from itp_desktop.core.codes import SEVERITY_ORDER
-from itp_desktop.core.models.patient import Patient, RiskFactors
+from itp_desktop.core.codes import SEVERITY_ORDER, ProcedureKind
+from itp_desktop.core.errors import RuleError
+from itp_desktop.core.models.patient import Patient, Procedure, RiskFactors
 from itp_desktop.core.models.records import Suppression
 from itp_desktop.engine import ENGINE_VERSION, assess
 from tests.strategies import bleed, counts, course, d, make_patient, splenectomy, weekly_doses
@@ -66,7 +66,7 @@ def test_header_members(pack):
 
 def test_input_hash_is_sha256_of_canonical_json(pack):
     patient = busy_patient()
-    canonical = json.dumps(patient.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    canonical = patient.model_dump_json()
     expected = hashlib.sha256(canonical.encode()).hexdigest()
     assert assess(patient, pack, AS_OF).input_sha256 == expected
     changed = patient.model_copy(update={"weight_kg": 71.0})
@@ -166,3 +166,71 @@ def test_docs_name_every_code(pack):
     ]
     missing += [code for code in pack.options if code not in text]
     assert not missing, f"docs/ASSESSMENT.md does not document: {missing}"
+
+
+# ---------------------------------------------------------------- pack robustness
+
+
+def without(mapping, key):
+    return {k: v for k, v in mapping.items() if k != key}
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "named"),
+    [
+        ("rules", "PIT_OBS_LOW", "rule 'PIT_OBS_LOW'"),
+        ("texts", "engine.rescue.ivig", "text 'engine.rescue.ivig'"),
+        ("reasons", "fast_rise", "reasons.fast_rise"),
+        ("options", "ivig", "options.ivig"),
+    ],
+)
+def test_a_pack_missing_what_the_engine_needs_is_named(pack, table, key, named):
+    broken = pack.model_copy(update={table: without(getattr(pack, table), key)})
+    patient = make_patient(
+        platelet_counts=counts(("2026-11-20", 8)), bleeding=[bleed("2026-11-20", who=3)]
+    )
+    with pytest.raises(RuleError, match=re.escape(named)):
+        assess(patient, broken, AS_OF)
+
+
+def test_uncertain_rule_never_gives_a_critical_finding(pack):
+    # A pack cannot declare a critical M rule (RuleMeta refuses it); bypass validation to show
+    # that the engine still downgrades it.
+    rule = pack.rules["PIT_OBS_LOW"].model_copy(update={"verification": "M"})
+    uncertain = pack.model_copy(update={"rules": {**pack.rules, "PIT_OBS_LOW": rule}})
+    patient = make_patient(platelet_counts=counts(("2026-11-20", 8)))
+    (finding,) = [
+        f for f in assess(patient, uncertain, AS_OF).findings if f.code.startswith("platelets")
+    ]
+    assert (finding.severity, finding.needs_review) == ("warning", True)
+
+
+@pytest.mark.parametrize(
+    ("template", "shown"),
+    [
+        ("Count {count}; see {nowhere}.", "Count 8 ×10⁹/L; see {nowhere}."),
+        ("Broken {count", "Broken {count"),
+        ("Attribute {count.real}", "Attribute {count.real}"),
+    ],
+)
+def test_department_message_templates_never_break_the_assessment(pack, template, shown):
+    rule = pack.rules["PIT_OBS_LOW"].model_copy(update={"message": template})
+    reworded = pack.model_copy(update={"rules": {**pack.rules, "PIT_OBS_LOW": rule}})
+    patient = make_patient(platelet_counts=counts(("2026-11-20", 8)))
+    (finding,) = [
+        f for f in assess(patient, reworded, AS_OF).findings if f.code.startswith("platelets")
+    ]
+    assert finding.message == shown
+
+
+def test_procedure_kind_without_a_target_is_skipped(pack):
+    targets = without(pack.thresholds.procedure_targets, ProcedureKind.dental_extraction)
+    thresholds = pack.thresholds.model_copy(update={"procedure_targets": targets})
+    site = pack.model_copy(update={"thresholds": thresholds})
+    patient = make_patient(
+        platelet_counts=counts(("2026-11-20", 10)),
+        procedures=[Procedure(kind=ProcedureKind.dental_extraction, date=d("2026-11-25"))],
+    )
+    assessment = assess(patient, site, AS_OF)
+    assert not [f for f in assessment.findings if f.code.startswith("procedure")]
+    assert not [m for m in assessment.monitoring if m.agent is None]

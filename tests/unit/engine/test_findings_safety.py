@@ -196,3 +196,9 @@ def test_hypertension_with_active_fostamatinib(pack):
 def test_hypertension_without_fostamatinib(pack):
     patient = make_patient(diagnosis="2026-10-01", risk_factors=RiskFactors(hypertension=True))
     assert not found(run(pack, patient), "fostamatinib_hypertension")
+
+
+def test_eltrombopag_once_first_step_counts_as_a_days_dose(pack):
+    once = course("eltrombopag", "2026-09-01", stop="2026-09-01", amount=50, frequency="once")
+    patient = make_patient(courses=[once], east_southeast_asian_ancestry=True)
+    assert found(run(pack, patient), "eltrombopag_start_dose")

@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
-from itp_desktop.core.codes import ProcedureKind, RhD, TestResult, WorkupTest
+from itp_desktop.core.codes import Phase, ProcedureKind, RhD, TestResult, WorkupTest
 from itp_desktop.core.models.patient import Patient, Procedure, RiskFactors, WorkupResult
 from itp_desktop.engine import assess
+from itp_desktop.engine.options import _Candidate, _enforce, not_first_before_12_months
 from tests.strategies import bleed, counts, course, d, make_patient, weekly_doses
 
 AS_OF = "2026-11-22"
@@ -564,11 +565,97 @@ def test_every_code_is_explained_with_sources(pack, patient, as_of):
 
 
 def test_order_constraints_hold_from_any_start():
-    from itp_desktop.engine.options import _Candidate, _enforce
-
     ranked = [_Candidate(code, float(i)) for i, code in enumerate(["csa", "mmf", "x", "fosta"])]
     constraints = [("fosta", "mmf"), ("mmf", "csa"), ("fosta", "csa"), ("absent", "x")]
     assert [c.code for c in _enforce(ranked, constraints)] == ["x", "fosta", "mmf", "csa"]
     # A cycle (never produced by the engine) does not fail: its members keep their score order.
     cycle = _enforce(ranked, [("csa", "mmf"), ("mmf", "csa")])
     assert [c.code for c in cycle] == ["x", "fosta", "csa", "mmf"]
+
+
+def as_child(patient: Patient) -> Patient:
+    return Patient.model_validate(
+        {**patient.model_dump(), "birth_date": dt.date(2012, 3, 1), "weight_kg": 45.0}
+    )
+
+
+def test_multi_refractory_child_candidate_splenectomy_last(pack):
+    assessment = run(pack, as_child(multi_refractory(candidacy="yes")), "2026-06-01")
+    assert assessment.multi_refractory is True
+    splen = option(assessment, "splenectomy")
+    assert "child_splenectomy" in splen.cautions
+    assert splen.rank == len(assessment.options)
+    assert not {"fostamatinib", "rilzabrutinib"} & set(codes(assessment))
+
+
+def test_multi_refractory_without_rituximab_nr_offers_rituximab(pack):
+    # Corticosteroid + TPO-RA + fostamatinib failures (no rituximab course at all).
+    fosta = course(
+        "fostamatinib",
+        "2025-01-06",
+        stop="2025-04-07",
+        amount=150,
+        frequency="twice_daily",
+        reason="no_response",
+    )
+    data = multi_refractory().model_dump()
+    data["courses"] = [data["courses"][0], data["courses"][1], fosta.model_dump()]
+    data["platelet_counts"] += [
+        c.model_dump() for c in counts(("2025-01-06", 10), ("2025-02-06", 12), ("2025-03-06", 11))
+    ]
+    assessment = run(pack, Patient.model_validate(data), "2026-06-01")
+    assert assessment.multi_refractory is True
+    assert codes(assessment)[0] == "fostamatinib+tpo_ra"  # NR to each in turn
+    assert "rituximab" in codes(assessment)
+    assert "fostamatinib" not in codes(assessment)  # failed an adequate trial
+
+
+def test_fostamatinib_tpo_ra_for_a_child_carries_adult_only_caution(pack):
+    combo = option(run(pack, as_child(fosta_then_tpo())), "fostamatinib+tpo_ra")
+    assert "adult_only_agent" in combo.cautions
+
+
+def test_previous_no_response_and_intolerance_cautions(pack):
+    csa = course("ciclosporin", "2025-01-06", stop="2025-03-03", amount=150, reason="no_response")
+    fosta = course(
+        "fostamatinib",
+        "2025-04-07",
+        stop="2025-04-21",
+        amount=100,
+        frequency="twice_daily",
+        reason="intolerance",
+    )
+    patient = multi_refractory(
+        candidacy="no",
+        extra_courses=[csa, fosta],
+        extra_counts=counts(("2025-01-06", 10), ("2025-02-06", 12), ("2025-03-02", 11)),
+    )
+    assessment = run(pack, patient, "2026-06-01")
+    assert "previous_no_response" in option(assessment, "ciclosporin").cautions
+    assert "previous_intolerance" in option(assessment, "fostamatinib").cautions
+    assert medical_order(assessment) == ["fostamatinib", "mycophenolate", "ciclosporin"]
+
+
+@pytest.mark.parametrize(
+    ("patient", "observe"),
+    [
+        (lambda: newly_diagnosed(35, bleeding=[bleed("2026-11-10", who=2)]), False),
+        (lambda: as_child(newly_diagnosed(8, bleeding=[bleed("2026-11-10", who=1)])), True),
+        (
+            lambda: as_child(
+                newly_diagnosed(8, bleeding=[bleed("2026-11-10", who=None, itpbat_mucosa=1)])
+            ),
+            False,
+        ),
+    ],
+)
+def test_observation_needs_no_significant_bleeding(pack, patient, observe):
+    assessment = run(pack, patient())
+    assert ("observation_first" in option(assessment, "prednisone").cautions) is observe
+
+
+def test_splenectomy_guard_before_12_months():
+    splen, other = _Candidate("splenectomy", 0.0), _Candidate("romiplostim", 1.0)
+    assert not_first_before_12_months([splen, other], Phase.persistent) == [other, splen]
+    assert not_first_before_12_months([splen], None) == []
+    assert not_first_before_12_months([splen, other], Phase.chronic) == [splen, other]
