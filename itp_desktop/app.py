@@ -4,9 +4,9 @@
 parse the arguments; build `AppPaths` (``--data-dir``, ``ITP_DESKTOP_DATA_DIR`` or the platform
 folders); set up the rotating log; then either run a command (`itp_desktop.cli.run`) or start
 the GUI: install the excepthook, create the `QApplication`, register the shipped fonts, build
-the services and show `MainWindow(services=...)`. Nothing else in the program reaches for a
-global application object. PySide6 is imported only on the GUI path, so commands start fast.
-May import: everything.
+the services (and the desktop services over them) and show `MainWindow(services=..., events=...,
+tasks=...)`. Nothing else in the program reaches for a global application object. PySide6 is
+imported only on the GUI path, so commands start fast. May import: everything.
 """
 
 from __future__ import annotations
@@ -127,8 +127,11 @@ def run_gui(
 
         from itp_desktop.core.clock import SystemClock
         from itp_desktop.gui.errors import show_crash, show_error
+        from itp_desktop.gui.events import AppEvents
         from itp_desktop.gui.fonts import ensure_glyphs, register_fonts
         from itp_desktop.gui.main_window import MainWindow
+        from itp_desktop.gui.tasks import TaskRunner
+        from itp_desktop.services.desktop import build_desktop_services
 
         existing = QApplication.instance()
         app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -149,7 +152,12 @@ def run_gui(
         try:
             if not _prepare_store(args, services, show_error):
                 return cli.EXIT_OK
-            window = MainWindow(services=services)
+            window = MainWindow(
+                services=build_desktop_services(services),
+                events=AppEvents(),
+                tasks=TaskRunner(),
+                state_dir=paths.config_dir,
+            )
             window.show()
             quit_after = os.environ.get(ENV_QUIT_AFTER_MS)
             if quit_after and quit_after.isdigit():

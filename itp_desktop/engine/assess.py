@@ -52,6 +52,7 @@ from itp_desktop.core.models.patient import (
 from itp_desktop.core.models.records import Suppression
 from itp_desktop.core.units import fmt_count
 from itp_desktop.engine import checklists, dosing, findings, monitoring, options, rescue
+from itp_desktop.engine.labels import agent_word
 from itp_desktop.engine.phase import phase_of
 from itp_desktop.engine.refractory import (
     RefractoryVerdict,
@@ -130,9 +131,14 @@ class CourseView:
         """The course's response is NR (adequate or not)."""
         return self.result.response is ResponseCode.NR
 
+    @property
+    def word(self) -> str:
+        """The agent as a word for messages (``anti-D``, ``IVIG``, ``romiplostim``)."""
+        return agent_word(self.agent)
+
     def describe(self) -> str:
         """Plain-language name of the course, e.g. ``romiplostim course started 2026-01-05``."""
-        text = f"{self.agent.value} course started {self.course.start_date}"
+        text = f"{agent_word(self.agent)} course started {self.course.start_date}"
         if self.course.stop_date is not None:
             text += f", stopped {self.course.stop_date}"
             if self.course.stop_reason is not None:

@@ -297,7 +297,7 @@ def _refractoriness(sit: Situation, secondary: Checklist) -> Checklist:
                 sources=[*rule.citations, *nuance_sources(sit, view)],
                 label=fill(
                     sit.text("engine.checklist.adequate_trial"),
-                    {"agent": view.agent.value, "course": view.describe()},
+                    {"agent": view.word, "course": view.describe()},
                 ),
                 detail=" ".join(reasons),
                 rule=rule.ref,

@@ -37,6 +37,7 @@ from itp_desktop.core.codes import (
     WorkupTest,
 )
 from itp_desktop.core.models.assessment import Checklist, Finding, Option, Rescue
+from itp_desktop.core.models.knowledge import KnowledgePack
 from itp_desktop.core.units import fmt_count, fmt_number, per_administration, per_day
 from itp_desktop.engine.checklists import (
     SECONDARY_CAUSES,
@@ -45,6 +46,7 @@ from itp_desktop.engine.checklists import (
     nuance_sources,
     test_label,
 )
+from itp_desktop.engine.labels import inadequacy_words, option_word
 from itp_desktop.engine.options import contains
 from itp_desktop.engine.phase import phase_of
 from itp_desktop.engine.rescue import describe_bleeding, fill
@@ -249,13 +251,13 @@ def _rituximab_after_failure(ctx: _Context) -> list[Finding]:
     return found
 
 
-def _adequacy_why(view: CourseView) -> list[str]:
+def _adequacy_why(pack: KnowledgePack, view: CourseView) -> list[str]:
     why = [view.describe()]
     result = view.result
     verdict = _VERDICT_TEXT[result.adequate_trial]
     why.append(f"response {result.response.value}; adequate trial: {verdict}")
     if result.inadequacy:
-        why.append("inadequacy: " + ", ".join(code.value for code in result.inadequacy))
+        why.append("not adequate: " + inadequacy_words(pack, result.inadequacy))
     why += result.adequacy_reasons
     return why
 
@@ -275,16 +277,16 @@ def _tpo_below_max(ctx: _Context) -> list[Finding]:
         if view.result.adequate_trial is True:
             continue
         facts = {
-            "agent": view.agent.value,
+            "agent": view.word,
             "stop": str(view.course.stop_date),
-            "inadequacy": ", ".join(c.value for c in view.result.inadequacy) or "not adequate",
+            "inadequacy": inadequacy_words(sit.pack, view.result.inadequacy) or "not adequate",
         }
         found.append(
             ctx.make(
                 "tpo_ra_failure_below_max",
                 "PIT_TPO_UNDERDOSE",
                 view.key,
-                _adequacy_why(view),
+                _adequacy_why(sit.pack, view),
                 facts,
                 extra_sources=_adequacy_sources(sit, view),
             )
@@ -301,16 +303,16 @@ def _inadequate_trial(ctx: _Context) -> list[Finding]:
         if view.result.adequate_trial is not False:
             continue
         facts = {
-            "agent": view.agent.value,
+            "agent": view.word,
             "stop": str(view.course.stop_date),
-            "inadequacy": ", ".join(c.value for c in view.result.inadequacy) or "not adequate",
+            "inadequacy": inadequacy_words(sit.pack, view.result.inadequacy) or "not adequate",
         }
         found.append(
             ctx.make(
                 "inadequate_trial",
                 "FIND_INADEQUATE_TRIAL",
                 view.key,
-                _adequacy_why(view),
+                _adequacy_why(sit.pack, view),
                 facts,
                 extra_sources=[*_adequacy_sources(sit, view), *nuance_sources(sit, view)],
                 notes=nuance_notes(sit, view),
@@ -457,8 +459,12 @@ def _tpo_thrombosis(ctx: _Context) -> list[Finding]:
     if not courses and not proposed:
         return []
     why = ["prior thrombosis recorded", *(_course_line(v) for v in courses)]
-    why += [f"option {o.code} proposed (rank {o.rank})" for o in proposed]
-    facts = {"what": ", ".join([*(v.agent.value for v in courses), *(o.code for o in proposed)])}
+    why += [f"option {option_word(sit.pack, o.code)} proposed (rank {o.rank})" for o in proposed]
+    facts = {
+        "what": ", ".join(
+            [*(v.word for v in courses), *(option_word(sit.pack, o.code) for o in proposed)]
+        )
+    }
     return [ctx.make("tpo_ra_thrombosis_risk", "FIND_TPO_THROMBOSIS", "patient", why, facts)]
 
 
@@ -471,8 +477,12 @@ def _fostamatinib_hypertension(ctx: _Context) -> list[Finding]:
     if not courses and not proposed:
         return []
     why = ["hypertension recorded", *(_course_line(v) for v in courses)]
-    why += [f"option {o.code} proposed (rank {o.rank})" for o in proposed]
-    facts = {"what": ", ".join([*(v.agent.value for v in courses), *(o.code for o in proposed)])}
+    why += [f"option {option_word(sit.pack, o.code)} proposed (rank {o.rank})" for o in proposed]
+    facts = {
+        "what": ", ".join(
+            [*(v.word for v in courses), *(option_word(sit.pack, o.code) for o in proposed)]
+        )
+    }
     return [ctx.make("fostamatinib_hypertension", "FIND_FOSTA_HTN", "patient", why, facts)]
 
 
@@ -488,7 +498,7 @@ def _prolonged_corticosteroids(ctx: _Context) -> list[Finding]:
             view.describe(),
             f"{view.total_days} days of treatment ({until}; limit {limit} days)",
         ]
-        facts = {"agent": view.agent.value, "days": str(view.total_days), "limit": str(limit)}
+        facts = {"agent": view.word, "days": str(view.total_days), "limit": str(limit)}
         found.append(
             ctx.make("prolonged_corticosteroids", "PIT_STEROID_LONG", view.key, why, facts)
         )
@@ -635,7 +645,7 @@ def _pregnancy(ctx: _Context) -> list[Finding]:
     risky = [v for v in sit.courses if v.agent in PREGNANCY_RISK_AGENTS and (v.active or v.planned)]
     if risky:
         why = ["pregnancy or planned pregnancy recorded", *(_course_line(v) for v in risky)]
-        facts = {"agents": ", ".join(sorted({v.agent.value for v in risky}))}
+        facts = {"agents": ", ".join(sorted({v.word for v in risky}))}
         found.append(ctx.make("pregnancy_drug_risk", "PIT_PREG_DRUGS", "patient", why, facts))
     dex = [v for v in sit.courses_of(AgentCode.dexamethasone) if v.active or v.planned]
     if dex:
@@ -662,7 +672,7 @@ def _tpo_stop(ctx: _Context) -> list[Finding]:
         if sit.as_of > until:
             continue
         why = [view.describe(), f"weekly counts advised through {until}"]
-        facts = {"agent": view.agent.value, "stop": str(view.course.stop_date), "until": str(until)}
+        facts = {"agent": view.word, "stop": str(view.course.stop_date), "until": str(until)}
         found.append(ctx.make("tpo_ra_stop_follow_up", "PIT_TPO_STOP", view.key, why, facts))
     return found
 

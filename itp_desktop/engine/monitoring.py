@@ -97,7 +97,7 @@ def _course_item(
             return None
         last = _last(dates, rule.code)
         due = max(last + interval, start) if last is not None else start
-        state = f"{view.agent.value} active since {start}"
+        state = f"{view.word} active since {start}"
         if titrating is not None:
             state += f", titrating ({titrating})"
     elif when == "after_stop":
@@ -109,7 +109,7 @@ def _course_item(
         due = (last or stop) + interval
         if due > until or sit.as_of > until:
             return None
-        state = f"{view.agent.value} stopped on {stop}; follow-up through {until}"
+        state = f"{view.word} stopped on {stop}; follow-up through {until}"
     else:  # "start": the only other value the pack model allows
         if not view.planned:
             return None
@@ -117,7 +117,7 @@ def _course_item(
         if last is not None and last >= start - interval:
             return None
         due = start
-        state = f"{view.agent.value} planned to start on {start}"
+        state = f"{view.word} planned to start on {start}"
     pack_rule = sit.rule(rule.rule)
     return MonitoringItem(
         code=rule.code,

@@ -29,6 +29,7 @@ from itp_desktop.core.models.knowledge import KnowledgePack
 from itp_desktop.core.models.patient import DoseStep, Patient, TherapyCourse
 from itp_desktop.core.units import fmt_count, fmt_number, per_administration, per_day
 from itp_desktop.engine.adequacy import REL_TOL, unit_label
+from itp_desktop.engine.labels import agent_word
 from itp_desktop.engine.timeline import (
     CountPoint,
     counts_until,
@@ -203,7 +204,7 @@ def steroid_dependence(patient: Patient, pack: KnowledgePack, as_of: dt.date) ->
     points = counts_until(patient, as_of)
     why: list[str] = []
     for period in long_periods:
-        agents = ", ".join(dict.fromkeys(course.agent.value for course in period.courses))
+        agents = ", ".join(dict.fromkeys(agent_word(course.agent) for course in period.courses))
         described = (
             f"corticosteroids ({agents}) from {period.first} through {period.last} "
             f"({days_inclusive(period.first, period.last)} days)"

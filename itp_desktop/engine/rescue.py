@@ -153,18 +153,18 @@ def build_rescue(sit: Situation) -> Rescue | None:
 
 
 class _Facts(dict[str, str]):
-    """Template facts; an unknown placeholder is left as written instead of failing."""
+    """Template facts; an unknown template field is left as written instead of failing."""
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
 
 def fill(template: str, facts: dict[str, str]) -> str:
-    """Fill ``{placeholders}`` of a pack template with facts.
+    """Fill the ``{fields}`` of a pack template with facts.
 
-    A department pack may rewrite messages; a placeholder the engine does not know, or a
+    A department pack may rewrite messages; a template field the engine does not know, or a
     malformed template, must not break the assessment, so the template is then shown as written
-    (unknown placeholders stay visible for the pack's author to notice).
+    (unknown fields stay visible for the pack's author to notice).
     """
     try:
         return template.format_map(_Facts(facts))

@@ -1,7 +1,8 @@
-"""Smoke tests of the minimal main window on a real demo store, and of its table model.
+"""Smoke tests of the full main window on a copy of the demo store.
 
-The window is built directly with real services (house style: never through ``main()``); one
-test starts the whole application in a subprocess, offscreen, the way ``./run.sh`` does.
+The window is built directly with real services and a synchronous task runner (house style:
+never through ``main()``); one test starts the whole application in a subprocess, offscreen,
+the way ``./run.sh`` does. Table models are tested in tests/gui/models.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -22,95 +22,120 @@ from pytestqt.qtbot import QtBot
 from itp_desktop import __version__
 from itp_desktop.core.clock import FixedClock
 from itp_desktop.core.errors import StoreInUse, ValidationFailed
-from itp_desktop.core.models.patient import PatientSummary
-from itp_desktop.core.units import fmt_count
-from itp_desktop.gui.about_dialog import AboutDialog
+from itp_desktop.gui.actions import ActionKey
+from itp_desktop.gui.dialogs.about_dialog import AboutDialog
 from itp_desktop.gui.errors import CrashDialog, build_error_box
+from itp_desktop.gui.events import AppEvents
 from itp_desktop.gui.fonts import FALLBACK_FAMILY, missing_glyphs, register_fonts
-from itp_desktop.gui.main_window import MainWindow
-from itp_desktop.gui.models.patient_list_model import (
-    COL_BIRTH_DATE,
-    COL_ID,
-    COL_LATEST_COUNT,
-    COL_MRN,
-    COL_NAME,
-    HEADERS,
-    OBJECT_ROLE,
-    SORT_ROLE,
-    PatientListModel,
-)
+from itp_desktop.gui.main_window import PAGE_CHART, PAGE_RESCUE, PAGE_WORKLIST, MainWindow
+from itp_desktop.gui.tasks import SyncTaskRunner
+from itp_desktop.gui.views.patient_view import TAB_COUNTS
 from itp_desktop.paths import AppPaths
-from itp_desktop.services.container import Services, build_services
+from itp_desktop.services.container import build_services
+from itp_desktop.services.desktop import DesktopServicesImpl
 from itp_desktop.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOCK = FixedClock(dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC))
 
 
-@pytest.fixture(scope="module")
-def demo_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
-    paths = AppPaths.from_base(tmp_path_factory.mktemp("gui") / "itp")
-    services = build_services(paths, Settings(), CLOCK)
-    services.demo.build_demo_store()
-    try:
-        yield services
-    finally:
-        services.close()
-
-
-def summaries(count: int) -> list[PatientSummary]:
-    return [
-        PatientSummary(
-            id=f"id-{i:04d}",
-            mrn=f"MRN-{i:04d}",
-            family_name=f"Family{i:04d}",
-            given_name="Given" if i % 3 else "",
-            birth_date=dt.date(1950, 1, 1) + dt.timedelta(days=97 * i),
-            archived=i % 7 == 0,
-            latest_count_e9=None if i % 4 == 0 else 7.5 * i,
-            latest_count_date=None if i % 4 == 0 else dt.date(2026, 1, 1) + dt.timedelta(days=i),
-        )
-        for i in range(count)
-    ]
-
-
 # ---------------------------------------------------------------- the window
 
 
-def test_main_window_shows_the_demo_registry(qtbot: QtBot, demo_services: Services) -> None:
-    window = MainWindow(services=demo_services)
+def build_window(
+    qtbot: QtBot, desktop: DesktopServicesImpl, tmp_path: Path, errors: list[BaseException]
+) -> MainWindow:
+    window = MainWindow(
+        services=desktop,
+        events=AppEvents(),
+        tasks=SyncTaskRunner(on_error=errors.append),
+        state_dir=tmp_path,
+    )
+    window.tasks.set_error_handler(errors.append)
     qtbot.addWidget(window)
     window.show()
-    total = demo_services.patients.count()
+    return window
+
+
+def test_main_window_registry_chart_and_status_bar(
+    qtbot: QtBot, desktop: DesktopServicesImpl, tmp_path: Path, errors: list[BaseException]
+) -> None:
+    window = build_window(qtbot, desktop, tmp_path, errors)
+    total = desktop.patients.count()
     assert total >= 25
-    assert window.model.rowCount() == total
-    assert window.count_label.text() == f"{total} patients"
-    info = demo_services.app_info()
-    assert str(demo_services.store.path) in window.store_label.text()
+    assert window.registry.model.rowCount() == total
+    assert window.registry.count_label.text() == f"{total} patients"
+    info = desktop.app_info()
+    assert str(desktop.base.store.path) in window.store_label.text()
     assert window.version_label.text() == f"ITP Desktop {__version__}"
     assert info.knowledge_pack in window.pack_label.text()
+    assert not window.dock.isVisible()  # the assessment belongs to an open patient
+    window.events.patient_opened.emit("demo-06-multi-refractory-not-candidate")
+    assert window.pages.currentIndex() == PAGE_CHART
+    assert window.dock.isVisible()
+    assert window.assessment_view.assessment is not None
+    assert desktop.settings.current().recent_patients[0] == "demo-06-multi-refractory-not-candidate"
+    assert window.registry.recent_list.count() == 1
+    assert errors == []
 
 
-def test_search_filters_and_selection_shows_a_summary(
-    qtbot: QtBot, demo_services: Services
+def test_every_action_has_text_and_the_shortcuts_work(
+    qtbot: QtBot, desktop: DesktopServicesImpl, tmp_path: Path, errors: list[BaseException]
 ) -> None:
-    window = MainWindow(services=demo_services)
-    qtbot.addWidget(window)
-    target = demo_services.patients.search("", limit=1)[0]
-    qtbot.keyClicks(window.search_edit, target.mrn)
-    qtbot.waitUntil(lambda: window.model.query == target.mrn, timeout=3000)
-    assert window.model.rowCount() == 1
-    assert window.count_label.text() == "1 patient"
-    window.table.selectRow(0)
-    html = window.summary.toHtml()
-    assert target.mrn in html
-    assert "Latest platelet count" in html or "No platelet count" in html
+    window = build_window(qtbot, desktop, tmp_path, errors)
+    for key, action in window.action_map.items():
+        assert action.text(), key
+        assert action.statusTip(), key
+    assert [s.toString() for s in window.action_map[ActionKey.RESCUE].shortcuts()] == [
+        "F9",
+        "Ctrl+Shift+R",
+    ]
+    window.registry.table.selectRow(0)
+    window.action_map[ActionKey.RESCUE].trigger()
+    assert window.pages.currentIndex() == PAGE_RESCUE
+    assert window.rescue.patient_id == window.chart.patient_id
+    window.rescue.back_requested.emit()
+    assert window.pages.currentIndex() == PAGE_CHART
+    assert not window.pages.isTabVisible(PAGE_RESCUE)
+    window.action_map[ActionKey.SHOW_WORKLIST].trigger()
+    assert window.pages.currentIndex() == PAGE_WORKLIST
+    window.action_map[ActionKey.ADD_COUNT].trigger()
+    assert window.pages.currentIndex() == PAGE_CHART
+    assert window.chart.tabs.currentIndex() == TAB_COUNTS
+    window.action_map[ActionKey.LARGE_FONT].trigger()
+    assert desktop.settings.current().large_font
+    assert errors == []
+
+
+def test_geometry_is_remembered_and_unsaved_counts_are_guarded(
+    qtbot: QtBot,
+    desktop: DesktopServicesImpl,
+    tmp_path: Path,
+    errors: list[BaseException],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window = build_window(qtbot, desktop, tmp_path, errors)
+    window.resize(1234, 777)
+    window.open_patient("demo-06-multi-refractory-not-candidate")
+    window.chart.counts.value_edit.setText("42")
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.No)
+    assert not window.close()  # the typed count is not thrown away silently
+    assert window.chart.counts.value_edit.text() == "42"
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    assert window.close()
+    # The offscreen screen is small, so Qt fits the restored size to it; what matters is that
+    # the geometry was saved and is restored from the state file.
+    assert (tmp_path / "window-state.ini").is_file()
+    again = build_window(qtbot, desktop, tmp_path, errors)
+    assert again.state.restore_window(again)
 
 
 def test_about_dialog_shows_version_pack_and_disclaimer(
-    qtbot: QtBot, demo_services: Services
+    qtbot: QtBot, desktop: DesktopServicesImpl
 ) -> None:
-    info = demo_services.app_info()
+    info = desktop.app_info()
     dialog = AboutDialog(info)
     qtbot.addWidget(dialog)
     text = dialog.text_label.text()
@@ -139,47 +164,6 @@ def test_shipped_fonts_draw_the_units(qapp: QApplication) -> None:
     families = register_fonts()
     assert FALLBACK_FAMILY in families
     assert missing_glyphs(QFont(FALLBACK_FAMILY)) == ""
-
-
-# ---------------------------------------------------------------- the model
-
-
-def test_patient_list_model_passes_qtmodeltester(qtmodeltester: object) -> None:
-    rows = summaries(450)
-    model = PatientListModel(lambda q, offset, limit: rows[offset : offset + limit], page_size=200)
-    model.set_query("")
-    assert model.rowCount() == 200  # one page until the view asks for more
-    assert model.canFetchMore(QModelIndex())
-    qtmodeltester.check(model)  # type: ignore[attr-defined]  # fetches every page
-    assert model.rowCount() == 450
-    assert not model.canFetchMore(QModelIndex())
-
-
-def test_patient_list_model_cells(qapp: QApplication) -> None:
-    rows = summaries(8)
-    model = PatientListModel(lambda q, offset, limit: rows[offset : offset + limit], page_size=5)
-    model.set_query("x")
-    columns = model.columnCount()
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(columns)] == list(HEADERS)
-    for r in range(model.rowCount()):
-        row = rows[r]
-        display = [model.index(r, c).data() for c in range(columns)]
-        name = f"{row.family_name.upper()}, {row.given_name}".rstrip(", ")
-        name += " (archived)" if row.archived else ""
-        latest = (
-            ""
-            if row.latest_count_e9 is None or row.latest_count_date is None
-            else f"{fmt_count(row.latest_count_e9)} · {row.latest_count_date.isoformat()}"
-        )
-        assert display == [row.mrn, name, row.birth_date.isoformat(), latest, row.id]
-        assert model.index(r, COL_LATEST_COUNT).data(SORT_ROLE) == row.latest_count_e9
-        assert model.index(r, COL_BIRTH_DATE).data(SORT_ROLE) == row.birth_date
-        assert model.index(r, COL_MRN).data(SORT_ROLE) == row.mrn
-        assert model.index(r, COL_NAME).data(SORT_ROLE).startswith(row.family_name.casefold())
-        assert model.index(r, COL_ID).data(OBJECT_ROLE) == row
-    assert model.index(0, COL_NAME).data(Qt.ItemDataRole.ToolTipRole).endswith("MRN MRN-0000")
-    assert model.row_of("id-0003") == 3
-    assert model.row_of("nobody") is None
 
 
 # ---------------------------------------------------------------- the whole application

@@ -54,7 +54,7 @@ class Citation(_KB):
 class RuleMeta(_KB):
     """Metadata of one rule: what fires it, what it says, where it comes from.
 
-    `message` may contain ``{placeholders}`` that the engine fills in; a department pack may
+    `message` may contain ``{field}`` templates that the engine fills in; a department pack may
     override `message` and `summary` but not the logic.
     """
 

@@ -41,8 +41,8 @@ def test_romiplostim_stopped_below_max_dose(pack, ref):
     (finding,) = found(assessment, "tpo_ra_failure_below_max")
     assert finding.severity == "warning"
     assert finding.rule == ref("PIT_TPO_UNDERDOSE")
-    assert "max_dose_not_reached" in finding.message
-    assert "inadequacy: max_dose_not_reached" in finding.why
+    assert "maximum dose not reached" in finding.message
+    assert "not adequate: maximum dose not reached" in finding.why
     assert "LBL-Nplate" in finding.sources
     assert found(assessment, "inadequate_trial")  # the generic finding fires too
 
@@ -51,7 +51,7 @@ def test_duration_too_short_at_max_dose(pack):
     # 10 mcg/kg on 6, 13 and 20 April: 3 doses = 21 days at the maximum.
     assessment = run(pack, make_patient(courses=[romiplostim(10, stop="2026-04-20")]))
     (finding,) = found(assessment, "tpo_ra_failure_below_max")
-    assert "duration_too_short" in finding.message
+    assert "too short at the required dose" in finding.message
 
 
 def test_adequate_tpo_ra_failure_has_no_finding(pack):
@@ -93,7 +93,7 @@ def test_one_finding_per_course(pack, ref):
         "inadequate_trial:course:[1]",
     ]
     assert findings[0].rule == ref("FIND_INADEQUATE_TRIAL")
-    assert "duration_too_short" in findings[0].message
+    assert "too short at the required dose" in findings[0].message
     assert "ASH2019" in findings[0].sources  # the adequacy rule's sources are added
 
 
@@ -108,7 +108,7 @@ def test_low_dose_rituximab_message_names_zaja(pack):
     assessment = run(pack, make_patient(courses=[low]))
     assert assessment.courses[0].inadequacy == ["dose_below_standard"]
     (finding,) = found(assessment, "inadequate_trial")
-    assert "dose_below_standard" in finding.message
+    assert "dose below the standard dose" in finding.message
     assert "similar initial response rates" in finding.message
     assert "Zaja2010" in finding.message
     assert "Zaja2010" in finding.sources

@@ -154,7 +154,8 @@ def test_thrombosis_with_proposed_tpo_ra(pack):
         risk_factors=RiskFactors(prior_thrombosis=True),
     )
     (finding,) = found(run(pack, patient), "tpo_ra_thrombosis_risk")
-    assert any(line.startswith("option romiplostim proposed") for line in finding.why)
+    label = "option Romiplostim (TPO-RA, weekly injection) proposed"
+    assert any(line.startswith(label) for line in finding.why)
 
 
 def test_no_thrombosis_finding_without_tpo_ra(pack):
@@ -180,7 +181,8 @@ def test_hypertension_with_proposed_fostamatinib(pack, ref):
     )
     (finding,) = found(run(pack, patient), "fostamatinib_hypertension")
     assert finding.rule == ref("FIND_FOSTA_HTN")
-    assert any(line.startswith("option fostamatinib proposed") for line in finding.why)
+    label = "option Fostamatinib (SYK inhibitor) proposed"
+    assert any(line.startswith(label) for line in finding.why)
 
 
 def test_hypertension_with_active_fostamatinib(pack):

@@ -1,0 +1,1 @@
+"""One module per panel of the window. May import: PySide6, core, services API, gui.*."""

@@ -1,0 +1,1 @@
+"""Small reusable widgets (date edit, inline field errors). May import: PySide6, core."""
