@@ -4,7 +4,8 @@ Three plots share one date axis (x linked): platelet counts on a log or linear s
 threshold bands at 10 / 30 / 50 / 100 ×10⁹/L; one lane per therapy course with a bar per dose
 step (a darker bar is a higher dose of that course, a white tick marks each dose change, and
 hovering shows the dose); and a marker lane for bleeding assessments, vaccines, splenectomy and
-other procedures (planned ones hollow). Mouse wheel zooms and dragging pans over years.
+other procedures (planned ones, and assessments that found no bleeding, hollow). Mouse wheel
+zooms and dragging pans over years.
 pyqtgraph is imported by this module only, and this module only when a chart is first shown,
 so start-up does not pay for it (docs/DECISIONS.md). Display only: no clinical rule here.
 May import: PySide6, pyqtgraph, numpy, core, services.display, gui.views.timeline_data.
@@ -309,14 +310,13 @@ class TimelineChart(QWidget):
             else:
                 continue
             text = f"{event.date.isoformat()}: {event.label}"
-            groups[key].append((epoch(event.date), MARKER_ROWS[key], text, event.planned))
+            hollow = event.planned or event.no_bleeding
+            groups[key].append((epoch(event.date), MARKER_ROWS[key], text, hollow))
         for key, points in groups.items():
             if not points:
                 continue
             symbol, colour, _name = MARKERS[key]
-            brushes = [
-                pg.mkBrush("w") if planned else pg.mkBrush(colour) for *_r, planned in points
-            ]
+            brushes = [pg.mkBrush("w") if hollow else pg.mkBrush(colour) for *_r, hollow in points]
             scatter = pg.ScatterPlotItem(
                 x=[p[0] for p in points],
                 y=[p[1] for p in points],

@@ -57,6 +57,7 @@ class TimelineEvent(BaseModel):
     value_e9: float | None = None
     entry_id: str | None = None
     planned: bool = False
+    no_bleeding: bool = False  # an assessment that found no bleeding: drawn hollow
 
 
 class CourseBar(BaseModel):
@@ -113,6 +114,7 @@ def timeline_events(patient: Patient, labels: Labels, today: dt.date) -> list[Ti
                 ),
                 detail=bleed.notes,
                 entry_id=bleed.id,
+                no_bleeding=not bleed.is_bleeding,
             )
         )
     for vaccine in patient.immunizations:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from itp_desktop.core.models.patient import Patient
 from itp_desktop.gui.models.base import RESIZE_ROWS, SortProxy
-from itp_desktop.gui.models.timeline_table_model import COL_DATE, COL_WHAT, TimelineTableModel
+from itp_desktop.gui.models.timeline_table_model import COL_DATE, COL_DETAIL, TimelineTableModel
 from itp_desktop.gui.views.timeline_data import timeline_events
 from itp_desktop.services.display import Labels
 
@@ -72,7 +72,9 @@ class TimelineView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # Size columns from the first rows only: a 2,000-count table stays instant.
         header.setResizeContentsPrecision(RESIZE_ROWS)
-        header.setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
+        # Date, type and what size to their contents; the free-text details take the rest and
+        # elide (the full text is in the tooltip), so the "what" column is never squeezed.
+        header.setSectionResizeMode(COL_DETAIL, QHeaderView.ResizeMode.Stretch)
         self.chart_holder = QWidget()
         self.chart_layout = QVBoxLayout(self.chart_holder)
         self.chart_layout.setContentsMargins(0, 0, 0, 0)
