@@ -52,6 +52,15 @@ ensure_venv() {
   if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
   fi
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT$extras"
+  # pip's build chatter (setuptools notices about editable installs) goes to a log file that is
+  # shown only when the installation fails.
+  local log="$VENV/install.log"
+  echo "Installing ITP Desktop and its dependencies into $VENV ..."
+  if ! { "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip &&
+         "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT$extras"; } \
+       >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Installation failed; the messages above are also in $log" >&2
+    exit 1
+  fi
 }
