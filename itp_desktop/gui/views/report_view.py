@@ -73,6 +73,8 @@ class ReportWindow(QDialog):
         self.preview_button = QPushButton("&Preview")
         self.save_button = QPushButton("&Save as PDF…")
         self.print_button = QPushButton("P&rint…")
+        # Printing sends the previewed pages, so it waits for a preview.
+        self.print_button.setEnabled(False)
         self.status = QLabel()
         self.pages = QVBoxLayout()
         holder = QWidget()
@@ -106,6 +108,7 @@ class ReportWindow(QDialog):
         kind = self.kind_combo.currentData()
         paper = self.paper_combo.currentData()
         self.status.setText("Rendering…")
+        self.print_button.setEnabled(False)
         reports, patient_id = self._reports, self._patient_id
 
         def work(_token: TaskToken) -> ReportPreview:
@@ -123,6 +126,7 @@ class ReportWindow(QDialog):
             page.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             self.pages.addWidget(page)
         self.status.setText(f"{KIND_LABELS[preview.kind]}: {len(images)} page(s).")
+        self.print_button.setEnabled(bool(images))
 
     def _on_save_button_clicked(self) -> None:
         kind = self.kind_combo.currentData()
@@ -145,9 +149,6 @@ class ReportWindow(QDialog):
 
     def _on_print_button_clicked(self) -> None:
         preview = self.preview
-        if preview is None:
-            self.render_preview()
-            preview = self.preview
         if preview is None:
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
