@@ -5,8 +5,9 @@ For each course the pack's schedule entries apply by their ``when``:
 
 - ``always``: while the course is active; ``titration`` / ``stable``: while active and
   titrating / not titrating. Titrating = a dose step (the start included) dated within the last
-  28 days (after `as_of` − 28 days, through `as_of`), or the latest count below the treatment
-  target (50 ×10⁹/L).
+  28 days (after `as_of` − 28 days, through `as_of`), or a count below the treatment target
+  (50 ×10⁹/L) that is the latest or dated within those 28 days (stable = ≥ 50 for ≥ 4 weeks
+  without a dose change, LBL-Nplate).
 - ``after_stop``: from the stop date through stop + `duration_days` (e.g. weekly counts for
   2 weeks after romiplostim, 4 weeks after avatrombopag); due = last test on or after the stop
   (else the stop date) + interval, and the entry ends when that passes the duration.
@@ -77,6 +78,14 @@ def titration_reason(sit: Situation, view: CourseView) -> str | None:
     target = sit.th.treatment_target
     if sit.latest is not None and sit.latest.value < target:
         return f"latest count {fmt_count(sit.latest.value)} is below {fmt_count(target)}"
+    # Stable means ≥ target for ≥ 4 weeks without a dose change (LBL-Nplate): a count below
+    # the target inside the look-back window still counts as titrating.
+    low = [c for c in sit.counts if since < c.date <= sit.as_of and c.value < target]
+    if low:
+        return (
+            f"count {fmt_count(low[-1].value)} on {low[-1].date} is below {fmt_count(target)} "
+            f"within the last {TITRATION_LOOKBACK_DAYS} days"
+        )
     return None
 
 

@@ -67,6 +67,21 @@ def test_low_count_means_titrating(pack):
     assert "is below 50" in item.reason
 
 
+@pytest.mark.parametrize(("low_days_ago", "weekly"), [(27, True), (28, False)])
+def test_a_low_count_within_4_weeks_keeps_titrating(pack, low_days_ago, weekly):
+    # LBL-Nplate: stable = ≥ 50 for ≥ 4 weeks without a dose change.
+    romi = romiplostim(step("2026-06-01", 3, "mcg/kg", "weekly"))
+    patient = make_patient(
+        courses=[romi],
+        platelet_counts=counts((days_before(low_days_ago), 45), (days_before(1), 90)),
+    )
+    (item,) = items(run(pack, patient), "cbc", "romiplostim")
+    assert (item.due - days_before(1)).days == (7 if weekly else 28)
+    if weekly:
+        assert "is below 50" in item.reason
+        assert "within the last 28 days" in item.reason
+
+
 @pytest.mark.parametrize(("changed_days_ago", "weekly"), [(27, True), (28, False)])
 def test_titration_lookback_is_28_days(pack, changed_days_ago, weekly):
     romi = romiplostim(
