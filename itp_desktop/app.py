@@ -212,7 +212,7 @@ def _prepare_store(
             None,
             "ITP Desktop — no patient store yet",
             f"There is no patient store at\n{services.store.path}\n\n"
-            "Create the demo store with 25 synthetic patients, so you can try ITP Desktop "
+            "Create the demo store with its synthetic patients, so you can try ITP Desktop "
             "at once?\n\nYes: create the demo store.  No: start with an empty store.",
             QMessageBox.StandardButton.Yes
             | QMessageBox.StandardButton.No
