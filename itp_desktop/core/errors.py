@@ -94,5 +94,9 @@ class StoreInUse(EnvironmentProblem):
     """Another program holds the store's write lock for too long."""
 
 
+class ConcurrentChange(StorageError):
+    """The record changed in the store since it was read (another window saved it first)."""
+
+
 class IntegrityProblem(StorageError):
     """The store, a backup or the audit chain failed an integrity check."""

@@ -193,8 +193,11 @@ class PatientAccess(Protocol):
         """Validate and store a new patient. Raises ValidationFailed."""
         ...
 
-    def update(self, data: Patient | dict[str, Any]) -> ChangeSet:
-        """Validate and replace a patient's record. Raises ValidationFailed, NotFound."""
+    def update(self, data: Patient | dict[str, Any], *, base: Patient | None = None) -> ChangeSet:
+        """Validate and replace a patient's record; with `base`, refuse if it changed since.
+
+        Raises ValidationFailed, NotFound, ConcurrentChange.
+        """
         ...
 
     def archive(self, patient_id: str) -> ChangeSet:

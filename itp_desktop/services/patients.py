@@ -119,19 +119,25 @@ class PatientService:
             raise StorageError("The store did not assign an id to the new patient")
         return ChangeSet(patients=frozenset({stored.id}), created=frozenset({stored.id}))
 
-    def update(self, data: Patient | dict[str, Any]) -> ChangeSet:
+    def update(self, data: Patient | dict[str, Any], *, base: Patient | None = None) -> ChangeSet:
         """Validate and replace an existing patient's record.
+
+        Args:
+            data: the edited record.
+            base: the record as it was read before editing; when given, the save is refused if
+                the stored record has changed since (no lost update between two windows).
 
         Raises:
             ValidationFailed: invalid record, no id, or an MRN used by another patient.
             NotFound: no patient has this id.
+            ConcurrentChange: the record changed in the store after `base` was read.
         """
         patient = self.validate(data)
         if patient.id is None:
             raise ValidationFailed([FieldProblem("id", "an update needs the patient's id")])
         self._store.repository().get(patient.id)  # raises NotFound
         self._check_mrn_free(patient)
-        self._store.repository().save(patient, action="update")
+        self._store.repository().save(patient, action="update", expected=base)
         return ChangeSet(patients=frozenset({patient.id}))
 
     def archive(self, patient_id: str) -> ChangeSet:

@@ -159,9 +159,11 @@ class RecordService:
         return self._change(patient_id, change)
 
     def _change(self, patient_id: str, change: Callable[[Record], None]) -> ChangeSet:
-        record = self._patients.get(patient_id).model_dump(mode="json")
+        stored = self._patients.get(patient_id)
+        record = stored.model_dump(mode="json")
         change(record)
-        return self._patients.update(record)
+        # The store refuses the save if another window changed the record in between.
+        return self._patients.update(record, base=stored)
 
 
 def _index_of(record: Record, member: str, entry_id: str, noun: str) -> int:

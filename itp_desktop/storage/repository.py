@@ -26,11 +26,14 @@ class PatientRepository(Protocol):
         """Load one patient. Raises NotFound."""
         ...
 
-    def save(self, patient: Patient, *, action: AuditAction = "update") -> Patient:
+    def save(
+        self, patient: Patient, *, action: AuditAction = "update", expected: Patient | None = None
+    ) -> Patient:
         """Create or replace a patient in one transaction, with an audit entry.
 
         Assigns ids to the patient and to entries without one; returns the stored record.
-        Raises ValidationFailed (duplicate MRN), StoreInUse, StorageError.
+        With `expected`, refuses (ConcurrentChange) when the stored record differs from it.
+        Raises ValidationFailed (duplicate MRN), ConcurrentChange, StoreInUse, StorageError.
         """
         ...
 

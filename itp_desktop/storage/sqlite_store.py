@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 
 from itp_desktop.core.clock import Clock, SystemClock
 from itp_desktop.core.errors import (
+    ConcurrentChange,
     FieldProblem,
     IntegrityProblem,
     NotFound,
@@ -383,19 +384,46 @@ class SqliteStore:
                 detail=str(exc),
             ) from None
 
-    def save(self, patient: Patient, *, action: AuditAction = "update") -> Patient:
+    def save(
+        self,
+        patient: Patient,
+        *,
+        action: AuditAction = "update",
+        expected: Patient | None = None,
+    ) -> Patient:
         """Create or replace a patient in one transaction, with an audit entry.
 
         Assigns ids to the patient (uuid4 hex) and to list entries without one (12 hex
         characters); returns the stored record. A new patient is audited as ``create`` (or
-        ``import``); saving an unchanged record writes nothing.
+        ``import``); saving an unchanged record writes nothing. With `expected` (the record as
+        it was read before editing) the save is refused when the stored record differs from it,
+        inside the same transaction: another window's change is never silently overwritten.
 
         Raises:
             ValidationFailed: invalid record, duplicate entry ids, or an MRN already used by
                 another patient (field ``mrn``).
+            ConcurrentChange: the stored record is no longer `expected`.
             StoreInUse: another program held the write lock longer than the busy timeout.
         """
-        return self._save([(patient, "")], action)[0]
+        today = self._clock.today()
+        prepared = [_Prepared(patient, "", today)]
+        with self._tx(write=True) as conn:
+            if expected is not None:
+                self._check_unchanged(conn, prepared[0].id, expected)
+            return self._write_patients(conn, prepared, action)[0]
+
+    def _check_unchanged(self, conn: Connection, patient_id: str, expected: Patient) -> None:
+        document = conn.execute(
+            select(patients.c.document).where(patients.c.id == patient_id)
+        ).scalar()
+        if document is None:
+            return  # a new record: nothing to overwrite
+        if self._load(patient_id, document) != expected:
+            raise ConcurrentChange(
+                f"{expected.display_name}'s record was changed (in another window or program) "
+                "after you opened it, so your change was not saved. Open the patient again "
+                "and repeat your change."
+            )
 
     def save_many(
         self, patients: Sequence[Patient], *, action: AuditAction = "import"

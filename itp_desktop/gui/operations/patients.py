@@ -39,7 +39,9 @@ def edit_patient(
     edit_with_dialog(
         ctx,
         dialog,
-        lambda edited: ctx.services.patients.update(edited),
+        # `patient` is the record the dialog started from: a change saved meanwhile in another
+        # window makes the store refuse this save instead of silently overwriting it.
+        lambda edited: ctx.services.patients.update(edited, base=patient),
         success=f"{patient.display_name}: record saved.",
         on_done=on_done,
     )

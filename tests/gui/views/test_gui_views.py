@@ -171,6 +171,25 @@ def test_service_refusal_reopens_the_dialog_with_the_content(
     assert "cannot be dated in the future" in dialog.errors._labels["date"].text()
 
 
+def test_edit_refused_when_another_window_saved_first(qtbot: QtBot, ctx: OperationContext) -> None:
+    from itp_desktop.core.models.patient import PlateletCount
+    from itp_desktop.gui.operations import patients
+
+    opened = ctx.services.patients.get(NEWLY)
+    dialog = patients.edit_patient(ctx, opened)
+    qtbot.addWidget(dialog)
+    dialog.weight_spin.setValue(66.0)
+    # Meanwhile another window records a count for the same patient.
+    ctx.services.records.add_count(NEWLY, PlateletCount(date=TODAY, value=41))
+    accept(dialog)
+    assert dialog.isVisible()  # opened again with what was typed
+    assert dialog.weight_spin.value() == 66.0
+    assert "after you opened it" in dialog.errors._general.text()
+    stored = ctx.services.patients.get(NEWLY)
+    assert stored.platelet_counts[-1].value == 41  # the other window's count is kept
+    assert stored.weight_kg == opened.weight_kg
+
+
 # ---------------------------------------------------------------- assessment panel
 
 

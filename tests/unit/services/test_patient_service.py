@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from itp_desktop.core.errors import NotFound, ValidationFailed
+from itp_desktop.core.errors import ConcurrentChange, NotFound, ValidationFailed
 from itp_desktop.services.container import Services
 from tests.unit.services.service_helpers import patient, record
 
@@ -110,3 +110,19 @@ def test_get_unknown_patient_is_not_found(services: Services) -> None:
     services.patients.create(patient())
     with pytest.raises(NotFound):
         services.patients.get("does-not-exist")
+
+
+def test_update_from_a_stale_base_is_refused_and_keeps_the_other_change(
+    services: Services,
+) -> None:
+    (patient_id,) = services.patients.create(patient()).created
+    opened = services.patients.get(patient_id)  # the edit dialog starts from this record
+    data = opened.model_dump(mode="json")
+    data["platelet_counts"].append({"date": "2026-11-21", "value": 44})
+    services.patients.update(data, base=opened)  # another window saves first
+    edited = opened.model_copy(update={"weight_kg": 81.0})
+    with pytest.raises(ConcurrentChange):
+        services.patients.update(edited, base=opened)
+    stored = services.patients.get(patient_id)
+    assert stored.platelet_counts[-1].value == 44
+    assert stored.weight_kg != 81.0

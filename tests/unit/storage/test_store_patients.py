@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from itp_desktop.core.codes import PlateletUnit
-from itp_desktop.core.errors import NotFound, ValidationFailed
+from itp_desktop.core.errors import ConcurrentChange, NotFound, ValidationFailed
 from itp_desktop.core.models.patient import Patient, PlateletCount
 from itp_desktop.storage.repository import PatientRepository
 from itp_desktop.storage.sqlite_store import SqliteStore
@@ -178,3 +178,26 @@ def test_store_satisfies_the_repository_protocol(store: SqliteStore) -> None:
     repository: PatientRepository = store  # checked by mypy
     assert repository.count() == 0
     assert repository.search("") == []
+
+
+def test_save_with_a_stale_expected_record_is_refused_and_writes_nothing(
+    store: SqliteStore, make_patient: PatientFactory
+) -> None:
+    original = store.save(make_patient())
+    assert original.id is not None
+    # Window A opened the record; window B then added a count and saved first.
+    count = {"date": dt.date(2026, 11, 20), "value": 50.0}
+    data_b = original.model_dump(mode="json")
+    data_b["platelet_counts"].append(count)
+    store.save(Patient.model_validate(data_b), expected=original)
+    entries = len(store.audit_log())
+    edited_a = original.model_copy(update={"weight_kg": 70.0})
+    with pytest.raises(ConcurrentChange, match=r"changed .* after you opened it"):
+        store.save(edited_a, expected=original)
+    stored = store.get(original.id)
+    assert len(stored.platelet_counts) == 3  # window B's count survived
+    assert stored.weight_kg is None
+    assert len(store.audit_log()) == entries
+    # Against the current record the same edit goes through.
+    store.save(stored.model_copy(update={"weight_kg": 70.0}), expected=stored)
+    assert store.get(original.id).weight_kg == 70.0
