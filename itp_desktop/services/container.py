@@ -124,20 +124,26 @@ class Services:
             disclaimer=disclaimer,
         )
 
-    def site_info(self) -> SiteInfo:
+    def site_info(self, settings: Settings | None = None) -> SiteInfo:
         """The department printed on documents: settings plus ``<site_dir>/logo.png``."""
         from itp_desktop.reports import SiteInfo
 
+        current = settings or self.settings
         logo = self.paths.site_dir / "logo.png"
         return SiteInfo(
-            name=self.settings.site_name or "ITP clinic",
-            department=self.settings.department,
-            phone=self.settings.clinic_phone,
+            name=current.site_name or "ITP clinic",
+            department=current.department,
+            phone=current.clinic_phone,
             logo_path=logo if logo.is_file() else None,
         )
 
-    def reports(self) -> ReportService:
-        """The printed-care-plan service, wired to this installation's store, pack and site."""
+    def reports(self, settings: Settings | None = None) -> ReportService:
+        """The printed-care-plan service, wired to this installation's store, pack and site.
+
+        Args:
+            settings: the settings in force now (the GUI passes edited settings); default the
+                settings at start-up.
+        """
         from itp_desktop.services.reports import ReportService
 
         assessment = self.assessment
@@ -153,7 +159,7 @@ class Services:
             get=self.patients.get,
             assess=assess,
             pack=self.knowledge.pack(),
-            site=self.site_info(),
+            site=self.site_info(settings),
             clock=self.clock,
             record_event=lambda *args: repository().record_event(*args),
         )

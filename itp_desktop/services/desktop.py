@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from itp_desktop.core.errors import ReportError
-from itp_desktop.core.models.assessment import Assessment
 from itp_desktop.core.models.knowledge import KnowledgePack
-from itp_desktop.core.models.patient import Patient
 from itp_desktop.core.models.records import BackupInfo, VerifyReport
 from itp_desktop.services.api import AppInfo
 from itp_desktop.services.assessment import AssessmentService
@@ -84,7 +82,7 @@ class ReportAccessImpl:
         self._services = services
         self._settings = settings
         self._service: ReportService | None = None
-        self._site_key: tuple[str, str] | None = None
+        self._site_key: tuple[str, str, str] | None = None
         self._previews: dict[str, RenderedReport] = {}
         self._tokens = itertools.count(1)
 
@@ -117,30 +115,11 @@ class ReportAccessImpl:
         self._report_service().record_print(rendered, printer)
 
     def _report_service(self) -> ReportService:
-        from itp_desktop.reports import SiteInfo
-        from itp_desktop.services.reports import ReportService
-
         settings = self._settings.current()
-        key = (settings.site_name, settings.clinic_phone)
+        key = (settings.site_name, settings.department, settings.clinic_phone)
+        # Rebuilt only when the printed site details change in the settings dialog.
         if self._service is None or key != self._site_key:
-            services = self._services
-            assessment = services.assessment
-            repository = services.store_handle.repository
-
-            def assess(patient: Patient, day: dt.date) -> Assessment:
-                # Stored patients are assessed with their suppressions, like the panel shows.
-                if patient.id:
-                    return assessment.assess(patient.id, day)
-                return assessment.assess_record(patient, day)
-
-            self._service = ReportService(
-                get=services.patients.get,
-                assess=assess,
-                pack=services.knowledge.pack(),
-                site=SiteInfo(name=settings.site_name or "ITP clinic", phone=settings.clinic_phone),
-                clock=services.clock,
-                record_event=lambda *args: repository().record_event(*args),
-            )
+            self._service = self._services.reports(settings)
             self._site_key = key
         return self._service
 

@@ -8,36 +8,16 @@ from collections import Counter
 
 import pytest
 
-from itp_desktop.core.codes import AgentCode, DoseUnit
+from itp_desktop.core.codes import AgentCode
 from itp_desktop.core.models.patient import Patient
 from itp_desktop.core.validation import check_against_catalogue, check_not_in_future
 from itp_desktop.demo.synthetic import generate_patients, make_heavy_patient
+from itp_desktop.knowledge.loader import load_default_pack
 from itp_desktop.storage.audit import LIST_FIELDS
 from itp_desktop.storage.derived import fold_text
 
-U = DoseUnit
-# Allowed dose units per agent, as in the default knowledge pack (agents.toml).
-ALLOWED: dict[AgentCode, set[DoseUnit]] = {
-    AgentCode.prednisone: {U.mg, U.mg_per_kg},
-    AgentCode.dexamethasone: {U.mg},
-    AgentCode.methylprednisolone: {U.mg, U.mg_per_kg, U.g},
-    AgentCode.ivig: {U.g_per_kg, U.g},
-    AgentCode.anti_d: {U.mcg_per_kg, U.iu_per_kg},
-    AgentCode.rituximab: {U.mg_per_m2, U.mg},
-    AgentCode.romiplostim: {U.mcg_per_kg, U.mcg},
-    AgentCode.eltrombopag: {U.mg},
-    AgentCode.avatrombopag: {U.mg},
-    AgentCode.fostamatinib: {U.mg},
-    AgentCode.rilzabrutinib: {U.mg},
-    AgentCode.danazol: {U.mg},
-    AgentCode.dapsone: {U.mg},
-    AgentCode.mycophenolate: {U.mg, U.g},
-    AgentCode.ciclosporin: {U.mg_per_kg, U.mg},
-    AgentCode.azathioprine: {U.mg_per_kg, U.mg},
-    AgentCode.cyclophosphamide: {U.mg, U.mg_per_kg, U.mg_per_m2},
-    AgentCode.vincristine: {U.mg, U.mg_per_m2},
-    AgentCode.sirolimus: {U.mg, U.mg_per_m2},
-}
+# Allowed dose units per agent, from the default knowledge pack the app validates against.
+ALLOWED = load_default_pack().allowed_units()
 TODAY = dt.date(2026, 11, 22)
 
 
